@@ -15,6 +15,7 @@ $(INSTALLED): requirements.txt
 # A regional node on the embedded SQLite database, at http://127.0.0.1:8000/.
 run: $(INSTALLED)
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo_data
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/gunicorn -c gunicorn.conf.py
 

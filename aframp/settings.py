@@ -108,8 +108,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # serves the docs page's assets from here, not a CDN
     "aframp.apps.AframpConfig",
     "health",
+    "rates",
 ]
 
 MIDDLEWARE = [
@@ -165,6 +168,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Where `manage.py refresh_rates` reads market rates: a JSON feed file or URL.
+RATE_FEED_URL = env.str("RATE_FEED_URL", default=str(BASE_DIR / "rates" / "demo" / "feed.json"))
+
 CSRF_FAILURE_VIEW = "aframp.errors.csrf_failure"
 
 # `manage.py test` runs the same pytest suite as `pytest`.
@@ -172,11 +178,26 @@ TEST_RUNNER = "tests.runner.PytestTestRunner"
 
 REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "aframp.errors.drf_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     # Public endpoints authenticate nobody, so they never touch the session.
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "UNAUTHENTICATED_USER": None,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Aframp API",
+    "DESCRIPTION": (
+        "Naira on-ramp and off-ramp. Amounts and rates are decimal strings. Every error "
+        'is {"error": {"code", "message", "details"}}. Send X-Consistency: strong to read '
+        "from the primary on any path."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
 LOGGING = {

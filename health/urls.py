@@ -4,6 +4,6 @@ from health import views
 
 app_name = "health"
 urlpatterns = [
-    path("edge", views.edge, name="edge"),
-    path("live", views.live, name="live"),
+    path("edge", views.EdgeHealthView.as_view(), name="edge"),
+    path("live", views.LiveView.as_view(), name="live"),
 ]

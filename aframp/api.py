@@ -1,0 +1,66 @@
+"""Building blocks shared by the API's views: public views, decimal strings,
+and the error shape as the OpenAPI schema shows it.
+"""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.views import APIView
+
+from aframp.money import money
+
+
+class PublicAPIView(APIView):
+    """A view anyone may call. It authenticates nobody, so it never reads a
+    session or a token and its answer is the same for everyone: what the edge
+    may cache.
+    """
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+
+@extend_schema_field(OpenApiTypes.DECIMAL)
+class DecimalStringField(serializers.Field):
+    """A Decimal written as a plain string, never a float.
+
+    Amounts keep their scale ("350.00"); with `normalize`, rates, percentages
+    and tier bounds drop the zeros their columns pad them with ("1545.5").
+    """
+
+    def __init__(self, *, normalize: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.normalize = normalize
+
+    def to_representation(self, value):
+        return money(value.normalize() if self.normalize else value)
+
+
+class ErrorBodySerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Machine-readable, e.g. INVALID_CURRENCY.")
+    message = serializers.CharField(help_text="For humans.")
+    details = serializers.DictField(help_text="What exactly was wrong, when known.")
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorBodySerializer()
+
+
+ERROR_DESCRIPTIONS = {
+    400: "Invalid input; error.code says which rule was broken.",
+    401: "Missing, invalid or expired bearer token.",
+    403: "Not allowed, or a limit would be exceeded.",
+    404: "No such resource (or not yours).",
+    409: "Conflicts with the resource's state or an earlier request.",
+    429: "Too many requests; see Retry-After.",
+    503: "A dependency is unavailable; see Retry-After.",
+}
+
+
+def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
+    """Schema entries for error statuses, all with the one error shape."""
+    return {
+        status: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[status])
+        for status in statuses
+    }

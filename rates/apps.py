@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RatesConfig(AppConfig):
+    name = "rates"
+    verbose_name = "Rates and fees"
