@@ -41,15 +41,17 @@ class ExchangeRateForm(forms.ModelForm):
         data = super().clean()
         if not self.errors:
             problem = rate_problem(self.provider_rate(source="admin"))
-            if problem and not (self.instance.pk and problem.startswith("stored the other way")):
+            if problem:
                 raise ValidationError(problem)
         return data
 
     def provider_rate(self, *, source: str) -> ProviderRate:
-        instance = self.instance
+        # On the change page the pair is read-only: it is the instance's.
+        base = self.cleaned_data.get("base") or self.instance.base
+        quote = self.cleaned_data.get("quote") or self.instance.quote
         return ProviderRate(
-            base=self.cleaned_data.get("base", instance.base).code,
-            quote=self.cleaned_data.get("quote", instance.quote).code,
+            base=base.code,
+            quote=quote.code,
             rate=self.cleaned_data["rate"],
             spread=self.cleaned_data["spread"],
             source=source[:64],

@@ -119,6 +119,11 @@ class PaymentMethod(models.TextChoices):
     WALLET = "wallet"
 
 
+def now_to_the_second():
+    """Schedules start and end on whole seconds, as the admin shows and edits them."""
+    return timezone.now().replace(microsecond=0)
+
+
 class FeeScheduleQuerySet(models.QuerySet):
     def effective_at(self, moment):
         return self.filter(
@@ -137,7 +142,7 @@ class FeeSchedule(models.Model):
     provider = models.CharField(max_length=32, choices=PaymentProvider.choices)
     method = models.CharField(max_length=32, choices=PaymentMethod.choices)
     currency = models.ForeignKey(Currency, on_delete=models.PROTECT, related_name="+")
-    effective_from = models.DateTimeField(default=timezone.now)
+    effective_from = models.DateTimeField(default=now_to_the_second)
     effective_until = models.DateTimeField(null=True, blank=True)
 
     objects = FeeScheduleQuerySet.as_manager()

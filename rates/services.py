@@ -139,20 +139,25 @@ def validate_fee_tiers(tiers: Sequence[TierBounds]) -> None:
         raise ValidationError("A fee schedule needs at least one tier.", code="no_tiers")
     ordered = sorted(tiers, key=lambda tier: tier.min_amount)
     errors = []
+
+    def text(amount: Decimal) -> str:
+        return f"{amount.normalize():,f}"
+
     for lower, upper in itertools.pairwise(ordered):
         if lower.max_amount is None:
             errors.append(
-                f"The tier from {lower.min_amount:,} is unbounded but another starts at "
-                f"{upper.min_amount:,}: only the last tier may have no maximum."
+                f"The tier from {text(lower.min_amount)} is unbounded but another starts at "
+                f"{text(upper.min_amount)}: only the last tier may have no maximum."
             )
         elif upper.min_amount < lower.max_amount:
             errors.append(
-                f"Tiers overlap: [{lower.min_amount:,}, {lower.max_amount:,}) and the tier "
-                f"from {upper.min_amount:,}."
+                f"Tiers overlap: [{text(lower.min_amount)}, {text(lower.max_amount)}) and the tier "
+                f"from {text(upper.min_amount)}."
             )
         elif upper.min_amount > lower.max_amount:
             errors.append(
-                f"Gap between tiers: no tier covers [{lower.max_amount:,}, {upper.min_amount:,})."
+                "Gap between tiers: no tier covers "
+                f"[{text(lower.max_amount)}, {text(upper.min_amount)}).",
             )
     if errors:
         raise ValidationError(errors, code="tiers_not_contiguous")
@@ -202,7 +207,9 @@ def create_fee_schedule(
     effective_until: datetime | None = None,
 ) -> FeeSchedule:
     """Create a schedule with its tiers, or raise ValidationError and change nothing."""
-    effective_from = effective_from or timezone.now()
+    effective_from = (effective_from or timezone.now()).replace(microsecond=0)
+    if effective_until is not None:
+        effective_until = effective_until.replace(microsecond=0)
     validate_fee_tiers([TierBounds(t["min_amount"], t.get("max_amount")) for t in tiers])
     with transaction.atomic(using="default"):
         validate_schedule_period(

@@ -120,7 +120,9 @@ class FeesView(PublicAPIView):
             OpenApiParameter("amount", str, description="Decimal string, e.g. 25000.00"),
             OpenApiParameter("provider", str, enum=PaymentProvider.values),
             OpenApiParameter("method", str, enum=PaymentMethod.values),
-            OpenApiParameter("currency", str, description="Default NGN"),
+            OpenApiParameter(
+                "currency", str, description="Filters schedules; quotes default to NGN"
+            ),
         ],
         responses={
             200: PolymorphicProxySerializer(
@@ -135,7 +137,8 @@ class FeesView(PublicAPIView):
         transaction_type = _choice(request, "type", TransactionType, "INVALID_TRANSACTION_TYPE")
         provider = _choice(request, "provider", PaymentProvider, "INVALID_PROVIDER")
         method = _choice(request, "method", PaymentMethod, "INVALID_METHOD")
-        currency = selectors.currency(code=request.query_params.get("currency", "NGN"))
+        currency_code = request.query_params.get("currency")
+        currency = selectors.currency(code=currency_code) if currency_code is not None else None
         raw_amount = request.query_params.get("amount")
         now = timezone.now()
 
@@ -146,6 +149,8 @@ class FeesView(PublicAPIView):
                 at=now, transaction_type=transaction_type, currency=currency
             )
             return Response(FeeSchedulesSerializer({"schedules": schedules}).data)
+
+        currency = currency or selectors.currency(code="NGN")  # quotes are in naira by default
 
         if transaction_type is None:
             raise _missing("type", "with amount")

@@ -10,6 +10,8 @@ rules first, with friendlier messages.
 
 from django.db import migrations
 
+from aframp.postgres import postgresql_only
+
 CREATE = r"""
 CREATE FUNCTION rates_fee_tiers_contiguous() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
@@ -68,15 +70,7 @@ DROP FUNCTION IF EXISTS rates_fee_tiers_contiguous();
 """
 
 
-def on_postgresql(sql):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql, params=None)  # the SQL has literal % signs
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("rates", "0001_initial")]
 
-    operations = [migrations.RunPython(on_postgresql(CREATE), on_postgresql(DROP))]
+    operations = [postgresql_only(CREATE, DROP)]
