@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "aframp.apps.AframpConfig",
     "health",
     "rates",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -182,9 +183,14 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    # Public endpoints authenticate nobody, so they never touch the session.
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    # Bearer tokens from /account/token. Public endpoints set
+    # `authentication_classes = []`, so they never look up a token or a user.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.BearerTokenAuthentication"],
     "UNAUTHENTICATED_USER": None,
+    # Proxies in front of the node that append to X-Forwarded-For (CloudFront and the
+    # ALB: 2). Client IPs, which sign-in lockouts key on, are read past them; 0 trusts
+    # only the socket's address.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
 }
 
 SPECTACULAR_SETTINGS = {

@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularJSONAPIView, SpectacularRedocView
 
 urlpatterns = [
     path("health/", include("health.urls")),
+    path("account/", include("accounts.urls")),
     path("", include("rates.urls")),
     path("public/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi-schema"),
     path("public/docs/", SpectacularRedocView.as_view(url_name="openapi-schema"), name="docs"),
