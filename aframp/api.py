@@ -37,6 +37,16 @@ class DecimalStringField(serializers.Field):
         return money(value.normalize() if self.normalize else value)
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class AmountField(serializers.Field):
+    """An amount as the client sent it, to be parsed by aframp.money.parse_amount,
+    which refuses JSON numbers: a float is not the amount the client meant.
+    """
+
+    def to_internal_value(self, data):
+        return data
+
+
 class ErrorBodySerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Machine-readable, e.g. INVALID_CURRENCY.")
     message = serializers.CharField(help_text="For humans.")
@@ -53,6 +63,7 @@ ERROR_DESCRIPTIONS = {
     403: "Not allowed, or a limit would be exceeded.",
     404: "No such resource (or not yours).",
     409: "Conflicts with the resource's state or an earlier request.",
+    422: "Understood but not possible, e.g. insufficient funds.",
     429: "Too many requests; see Retry-After.",
     503: "A dependency is unavailable; see Retry-After.",
 }

@@ -27,6 +27,14 @@ def check_regional_configuration(app_configs, **kwargs):
                 id="aframp.E001",
             )
         )
+    if not settings.PAYMENT_WEBHOOK_SECRET:
+        problems.append(
+            Warning(
+                "PAYMENT_WEBHOOK_SECRET is not set: payment webhooks will be refused.",
+                hint="Set it to the secret the payment providers sign webhooks with.",
+                id="aframp.W002",
+            )
+        )
     if settings.REPLICA_MAX_LAG_SECONDS <= 0:
         problems.append(
             Error(

@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "aframp.apps.AframpConfig",
     "health",
     "rates",
+    "payments",
     "accounts",
 ]
 
@@ -169,6 +170,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Payment providers sign their webhooks with this (HMAC-SHA256 of the raw body).
+# Without it, webhooks are refused (aframp.W002); development has a sandbox secret.
+PAYMENT_WEBHOOK_SECRET = env.str(
+    "PAYMENT_WEBHOOK_SECRET",
+    default="sandbox-webhook-secret" if USING_EMBEDDED_DATABASE else "",
+)
 
 # Where `manage.py refresh_rates` reads market rates: a JSON feed file or URL.
 RATE_FEED_URL = env.str("RATE_FEED_URL", default=str(BASE_DIR / "rates" / "demo" / "feed.json"))

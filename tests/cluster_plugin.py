@@ -19,6 +19,7 @@ TEST_NODE_ENV = {
     "SECRET_KEY": "test-secret-key-used-only-by-the-test-suite-0123456789",
     "REPLICA_MAX_LAG_SECONDS": "5",
     "DEBUG": "false",
+    "PAYMENT_WEBHOOK_SECRET": "test-webhook-secret",
 }
 
 

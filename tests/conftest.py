@@ -2,6 +2,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from django.db import connections
 from health.models import Heartbeat
 from health.monitor import monitor
 from tests.cluster_plugin import cluster_key
+from tests.pgcluster import free_port
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -124,3 +126,41 @@ def stopped_cache(cluster):
     cluster.redis.stop()
     yield
     cluster.redis.start()
+
+
+@pytest.fixture
+def node(committed_db, tmp_path):
+    """A regional node as in production: gunicorn with gunicorn.conf.py, on the suite's
+    cluster, with the probe URLs of tests.urls; yields its base URL.
+    """
+    port = free_port()
+    env = {
+        **os.environ,
+        "BIND": f"127.0.0.1:{port}",
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "WEB_CONCURRENCY": "2",
+        "REPLICA_MAX_LAG_SECONDS": "60",
+    }
+    log = tmp_path / "gunicorn.log"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("w"),
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/health/live", timeout=5) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        assert process.poll() is None, log.read_text()
+        assert time.monotonic() < deadline, "gunicorn did not start"
+        time.sleep(0.1)
+    yield base
+    process.terminate()
+    process.wait(timeout=30)

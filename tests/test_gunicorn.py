@@ -1,19 +1,13 @@
 """The node as it runs in production: gunicorn with gunicorn.conf.py, over HTTP."""
 
 import json
-import os
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pytest
 from django.contrib.auth.models import Group
 
-from tests.pgcluster import free_port
 from tests.urls import PROBE_GROUP_ID
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -26,39 +20,6 @@ def fetch(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read()
-
-
-@pytest.fixture
-def node(committed_db):
-    port = free_port()
-    env = {
-        **os.environ,
-        "BIND": f"127.0.0.1:{port}",
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "WEB_CONCURRENCY": "2",
-        "REPLICA_MAX_LAG_SECONDS": "60",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if fetch(f"{base}/health/live")[0] == 200:
-                break
-        except OSError:
-            pass
-        assert process.poll() is None, process.stderr.read().decode()
-        assert time.monotonic() < deadline, "gunicorn did not start"
-        time.sleep(0.1)
-    yield base
-    process.terminate()
-    process.wait(timeout=30)
 
 
 def test_node_serves_health_and_region_over_http(node, heartbeat):

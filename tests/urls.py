@@ -24,7 +24,7 @@ PROBE_PATHS = {
     "onramp": "/api/v1/onramp/probe",
     "offramp": "/api/v1/offramp/probe",
     "mint": "/api/v1/mint/probe",
-    "transaction": "/api/v1/transactions",
+    "transaction": "/api/v1/transaction-probe",
     "transfer": "/api/v1/transfers/probe",
     "redemption": "/api/v1/redemptions/probe",
     "root": "/",

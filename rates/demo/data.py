@@ -42,6 +42,18 @@ FLUTTERWAVE_CARD = [
 # Paystack's local card pricing: 1.5 % + ₦100, capped at ₦2,000.
 PAYSTACK_CARD = [{**tier, "provider_percent": D("1.5")} for tier in FLUTTERWAVE_CARD]
 
+# Wallet-to-wallet transfers: 0.1 %, at least ₦10 and at most ₦1,000.
+TRANSFER = [
+    {
+        "min_amount": D("0.01"),
+        "max_amount": D(100_000_000),
+        "platform_percent": D("0.1"),
+        "min_total": D(10),
+        "max_total": D(1_000),
+    },
+]
+
+# (name, type, provider, method, tiers[, currency: NGN unless given])
 SCHEDULES = [
     ("On-ramp · Flutterwave card", "onramp", "flutterwave", "card", FLUTTERWAVE_CARD),
     ("On-ramp · Paystack card", "onramp", "paystack", "card", PAYSTACK_CARD),
@@ -116,21 +128,8 @@ SCHEDULES = [
             },
         ],
     ),
-    (
-        "Transfer · Aframp wallet",
-        "transfer",
-        "aframp",
-        "wallet",
-        [
-            {
-                "min_amount": D("0.01"),
-                "max_amount": D(100_000_000),
-                "platform_percent": D("0.1"),
-                "min_total": D(10),
-                "max_total": D(1_000),
-            },
-        ],
-    ),
+    ("Transfer · Aframp wallet", "transfer", "aframp", "wallet", TRANSFER),
+    ("Transfer · Aframp wallet (cNGN)", "transfer", "aframp", "wallet", TRANSFER, "cNGN"),
     (
         "Redemption · Flutterwave payout",
         "redemption",

@@ -25,6 +25,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "api.aframp.io,eu-west-1.api.aframp.io",
     "SECURE_SSL_REDIRECT": "true",
     "SECURE_HSTS_SECONDS": "31536000",
+    "PAYMENT_WEBHOOK_SECRET": "whsec-production-secret",
 }
 
 

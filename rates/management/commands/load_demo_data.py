@@ -18,16 +18,17 @@ class Command(BaseCommand):
                 Currency.objects.using("default").update_or_create(
                     code=code, defaults={"name": name, "minor_units": minor_units}
                 )
-            ngn = Currency.objects.using("default").get(code="NGN")
             created = 0
-            for name, transaction_type, provider, method, tiers in SCHEDULES:
+            for name, transaction_type, provider, method, tiers, *currency in SCHEDULES:
                 if not FeeSchedule.objects.using("default").filter(name=name).exists():
                     create_fee_schedule(
                         name=name,
                         transaction_type=transaction_type,
                         provider=provider,
                         method=method,
-                        currency=ngn,
+                        currency=Currency.objects.using("default").get(
+                            code=currency[0] if currency else "NGN"
+                        ),
                         tiers=tiers,
                     )
                     created += 1
