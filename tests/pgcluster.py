@@ -72,7 +72,7 @@ def _run(command: list[str], **kwargs) -> subprocess.CompletedProcess:
     return result
 
 
-def _wait_for(condition, *, timeout: float, what: str, interval: float = 0.1):
+def wait_for(condition, *, timeout: float, what: str, interval: float = 0.1):
     deadline = time.monotonic() + timeout
     last_error: Exception | None = None
     while time.monotonic() < deadline:
@@ -86,17 +86,102 @@ def _wait_for(condition, *, timeout: float, what: str, interval: float = 0.1):
     raise ClusterError(f"timed out waiting for {what} (last error: {last_error})")
 
 
+# A primary that streaming standbys can follow; fast and unsafe, for tests only.
+PRIMARY_SETTINGS = {
+    "unix_socket_directories": "''",
+    "wal_level": "replica",
+    "max_wal_senders": "10",
+    "max_connections": "200",
+    "hot_standby": "on",
+    "fsync": "off",
+    "full_page_writes": "off",
+    # Standby settings, inherited by the base backup: report often, and
+    # reconnect quickly once the primary is back.
+    "wal_receiver_status_interval": "1s",
+    "wal_retrieve_retry_interval": "1s",
+}
+
+
 class PostgresServer:
-    def __init__(self, name: str, data_dir: Path, port: int, bindir: Path):
+    def __init__(self, name: str, data_dir: Path, port: int, bindir: Path, host: str = "127.0.0.1"):
         self.name = name
         self.data_dir = data_dir
         self.port = port
         self.bindir = bindir
+        self.host = host
         self.log_file = data_dir.parent / f"{name}.log"
         self.frozen = False
 
     def url(self, dbname: str = DATABASE_NAME) -> str:
-        return f"postgres://postgres@127.0.0.1:{self.port}/{dbname}"
+        return f"postgres://postgres@{self.host}:{self.port}/{dbname}"
+
+    def create_primary(self) -> None:
+        """initdb, configure for streaming standbys, start, and create the database."""
+        _run(
+            [
+                str(self.bindir / "initdb"),
+                "-D",
+                str(self.data_dir),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--no-sync",
+                "-E",
+                "UTF8",
+                "--locale=C",
+            ]
+        )
+        self.configure(
+            {"listen_addresses": f"'{self.host}'", "port": str(self.port), **PRIMARY_SETTINGS}
+        )
+        self.start()
+        self.query(f"CREATE DATABASE {DATABASE_NAME}", dbname="postgres")
+
+    def create_standby_of(self, primary: PostgresServer) -> None:
+        """A streaming standby of `primary`, made with pg_basebackup, and started."""
+        _run(
+            [
+                str(self.bindir / "pg_basebackup"),
+                "-h",
+                primary.host,
+                "-p",
+                str(primary.port),
+                "-U",
+                "postgres",
+                "-D",
+                str(self.data_dir),
+                "-R",
+                "-X",
+                "stream",
+                "-c",
+                "fast",
+                "--no-sync",
+            ]
+        )
+        self.configure({"listen_addresses": f"'{self.host}'", "port": str(self.port)})
+        self.start()
+
+    def wait_until_streaming(self, timeout: float = 30) -> None:
+        wait_for(
+            lambda: self.query("SELECT status FROM pg_stat_wal_receiver") == [("streaming",)],
+            timeout=timeout,
+            what=f"the standby {self.name} to stream from the primary",
+        )
+
+    def wait_until_replayed(self, primary: PostgresServer, timeout: float = 30) -> None:
+        target = primary.query("SELECT pg_current_wal_flush_lsn() - '0/0'")[0][0]
+        wait_for(
+            lambda: self.query("SELECT pg_last_wal_replay_lsn() - '0/0'")[0][0] >= target,
+            timeout=timeout,
+            what=f"the standby {self.name} to replay the primary's WAL",
+            interval=0.02,
+        )
+
+    def pause_replay(self) -> None:
+        self.query("SELECT pg_wal_replay_pause()")
+
+    def resume_replay(self) -> None:
+        self.query("SELECT pg_wal_replay_resume()")
 
     def configure(self, settings: dict[str, str]) -> None:
         lines = "".join(f"{key} = {value}\n" for key, value in settings.items())
@@ -151,7 +236,7 @@ class PostgresServer:
 
     def connect(self, dbname: str = DATABASE_NAME) -> psycopg.Connection:
         return psycopg.connect(
-            host="127.0.0.1",
+            host=self.host,
             port=self.port,
             user="postgres",
             dbname=dbname,
@@ -166,14 +251,15 @@ class PostgresServer:
 
 
 class RedisServer:
-    def __init__(self, root: Path, port: int):
+    def __init__(self, root: Path, port: int, host: str = "127.0.0.1"):
         self.port = port
         self.root = root
+        self.host = host
         self.process: subprocess.Popen | None = None
 
     @property
     def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
+        return f"redis://{self.host}:{self.port}/0"
 
     def start(self) -> None:
         binary = shutil.which("redis-server")
@@ -185,7 +271,7 @@ class RedisServer:
                 "--port",
                 str(self.port),
                 "--bind",
-                "127.0.0.1",
+                self.host,
                 "--save",
                 "",
                 "--appendonly",
@@ -196,10 +282,10 @@ class RedisServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        _wait_for(self._pong, timeout=10, what="redis to answer")
+        wait_for(self._pong, timeout=10, what="redis to answer")
 
     def _pong(self) -> bool:
-        with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
+        with socket.create_connection((self.host, self.port), timeout=1) as sock:
             sock.sendall(b"PING\r\n")
             return sock.recv(16).startswith(b"+PONG")
 
@@ -232,96 +318,31 @@ class LocalCluster:
     def start(self) -> LocalCluster:
         if os.geteuid() == 0:
             shutil.chown(self.root, "postgres")
-        _run(
-            [
-                str(self.bindir / "initdb"),
-                "-D",
-                str(self.primary.data_dir),
-                "-U",
-                "postgres",
-                "--auth=trust",
-                "--no-sync",
-                "-E",
-                "UTF8",
-                "--locale=C",
-            ]
-        )
-        self.primary.configure(
-            {
-                "listen_addresses": "'127.0.0.1'",
-                "port": str(self.primary.port),
-                "unix_socket_directories": "''",
-                "wal_level": "replica",
-                "max_wal_senders": "10",
-                "max_connections": "200",
-                "hot_standby": "on",
-                "fsync": "off",
-                "full_page_writes": "off",
-                # Standby settings, inherited by the base backup: report often,
-                # and reconnect quickly once the primary is back.
-                "wal_receiver_status_interval": "1s",
-                "wal_retrieve_retry_interval": "1s",
-            }
-        )
-        self.primary.start()
-        self.primary.query(f"CREATE DATABASE {DATABASE_NAME}", dbname="postgres")
-
-        _run(
-            [
-                str(self.bindir / "pg_basebackup"),
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(self.primary.port),
-                "-U",
-                "postgres",
-                "-D",
-                str(self.replica.data_dir),
-                "-R",
-                "-X",
-                "stream",
-                "-c",
-                "fast",
-                "--no-sync",
-            ]
-        )
-        self.replica.configure({"port": str(self.replica.port)})
-        self.replica.start()
+        self.primary.create_primary()
+        self.replica.create_standby_of(self.primary)
         self.wait_until_streaming()
         self.redis.start()
         return self
 
     def wait_until_streaming(self, timeout: float = 30) -> None:
-        _wait_for(
-            lambda: (
-                self.replica.query("SELECT status FROM pg_stat_wal_receiver") == [("streaming",)]
-            ),
-            timeout=timeout,
-            what="the standby to stream from the primary",
-        )
+        self.replica.wait_until_streaming(timeout)
 
     def wait_until_caught_up(self, timeout: float = 30) -> None:
-        target = self.primary.query("SELECT pg_current_wal_flush_lsn() - '0/0'")[0][0]
-        _wait_for(
-            lambda: self.replica.query("SELECT pg_last_wal_replay_lsn() - '0/0'")[0][0] >= target,
-            timeout=timeout,
-            what="the standby to replay the primary's WAL",
-            interval=0.02,
-        )
+        self.replica.wait_until_replayed(self.primary, timeout)
 
     # Faults, each with its undo.
 
     def pause_replay(self) -> None:
-        self.replica.query("SELECT pg_wal_replay_pause()")
+        self.replica.pause_replay()
 
     def resume_replay(self) -> None:
-        self.replica.query("SELECT pg_wal_replay_resume()")
+        self.replica.resume_replay()
 
     def cut_off_replica(self) -> None:
         """Point the standby's WAL receiver at a port where nothing listens."""
         self._primary_conninfo = self.replica.query("SHOW primary_conninfo")[0][0]
         self._set_primary_conninfo(f"host=127.0.0.1 port={free_port()} user=postgres")
-        _wait_for(
+        wait_for(
             lambda: (
                 self.replica.query(
                     "SELECT count(*) FROM pg_stat_wal_receiver WHERE status = 'streaming'"
