@@ -14,6 +14,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import AccessToken, KycProfile, KycStatus, Tier
@@ -105,6 +106,17 @@ def revoke_token(*, token: AccessToken) -> None:
         AccessToken.objects.using(PRIMARY).filter(pk=token.pk, revoked_at__isnull=True).update(
             revoked_at=timezone.now()
         )
+
+
+def purge_tokens(*, older_than: timedelta = timedelta(days=30)) -> int:
+    """Delete tokens that expired or were revoked more than `older_than` ago."""
+    cutoff = timezone.now() - older_than
+    deleted, _ = (
+        AccessToken.objects.using(PRIMARY)
+        .filter(Q(expires_at__lt=cutoff) | Q(revoked_at__lt=cutoff))
+        .delete()
+    )
+    return deleted
 
 
 def _lockout_key(kind: str, value: str) -> str:

@@ -2,15 +2,18 @@
 
 import hashlib
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from accounts import services
 from accounts.models import AccessToken
-from tests.accounts.factories import PASSWORD, bearer, unique_email, unique_ip
+from accounts.selectors import token_hash
+from tests.accounts.factories import PASSWORD, bearer, make_user, unique_email, unique_ip
 
 pytestmark = pytest.mark.django_db
 
@@ -148,3 +151,22 @@ def test_fewer_failures_than_the_limit_do_not_lock_out(client, user):
     for _ in range(services.SIGN_IN_FAILURE_LIMIT - 1):
         assert sign_in(client, user.email, password="wrong").status_code == 400
     assert sign_in(client, user.email).status_code == 200
+
+
+def test_long_expired_and_revoked_tokens_are_purged_and_live_ones_kept(db):
+    user = make_user()
+    live = services.create_token(user=user)
+    old = services.create_token(user=user)
+    revoked = services.create_token(user=user)
+    recent = services.create_token(user=user)
+    long_ago = timezone.now() - timedelta(days=31)
+    AccessToken.objects.filter(key_hash=token_hash(old.token)).update(expires_at=long_ago)
+    AccessToken.objects.filter(key_hash=token_hash(revoked.token)).update(revoked_at=long_ago)
+    AccessToken.objects.filter(key_hash=token_hash(recent.token)).update(
+        revoked_at=timezone.now() - timedelta(days=1)
+    )
+    out = StringIO()
+    call_command("purge_tokens", stdout=out)
+    assert out.getvalue().strip() == "2 tokens purged"
+    remaining = set(AccessToken.objects.values_list("key_hash", flat=True))
+    assert remaining == {token_hash(live.token), token_hash(recent.token)}
