@@ -15,7 +15,7 @@ from accounts.serializers import (
     TokenInput,
     TokenOutput,
 )
-from aframp.api import PublicAPIView, error_responses
+from aframp.api import PublicAPIView, error_responses, validated
 
 
 class RegisterView(PublicAPIView):
@@ -25,7 +25,7 @@ class RegisterView(PublicAPIView):
         responses={201: RegisterOutput, **error_responses(400)},
     )
     def post(self, request: Request) -> Response:
-        data = _validated(RegisterInput, request)
+        data = validated(RegisterInput, request)
         user = services.register_user(email=data["email"], password=data["password"])
         return Response(RegisterOutput(user).data, status=201)
 
@@ -42,7 +42,7 @@ class TokenView(PublicAPIView):
         responses={200: TokenOutput, **error_responses(400, 429)},
     )
     def post(self, request: Request) -> Response:
-        data = _validated(TokenInput, request)
+        data = validated(TokenInput, request)
         issued = services.issue_token(
             email=data["email"],
             password=data["password"],
@@ -106,11 +106,5 @@ class KycView(APIView):
         responses={200: KycOutput, **error_responses(400, 401, 409)},
     )
     def post(self, request: Request) -> Response:
-        data = _validated(KycInput, request)
+        data = validated(KycInput, request)
         return Response(KycOutput(services.submit_kyc(user=request.user, **data)).data)
-
-
-def _validated(serializer_class, request: Request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data

@@ -6,8 +6,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from aframp.errors import ApiError
 from aframp.money import money
 
 
@@ -19,6 +21,25 @@ class PublicAPIView(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
+
+
+def validated(serializer_class, request: Request) -> dict:
+    """The request body, validated by `serializer_class`, or a 400 VALIDATION_ERROR."""
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def choice_param(request: Request, name: str, choices, *, code: str) -> str | None:
+    """Query parameter `name`, which must be one of `choices` (TextChoices) if given."""
+    value = request.query_params.get(name)
+    if value is not None and value not in choices.values:
+        raise ApiError(
+            f"Unknown {name} {value!r}.",
+            code=code,
+            details={"parameter": name, "allowed": list(choices.values)},
+        )
+    return value
 
 
 @extend_schema_field(OpenApiTypes.DECIMAL)

@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from aframp.api import PublicAPIView, error_responses
+from aframp.api import PublicAPIView, choice_param, error_responses, validated
 from aframp.errors import ApiError
 from aframp.money import parse_amount
 from payments import minting, selectors, services
@@ -48,12 +48,6 @@ class AuthenticatedAPIView(APIView):
     permission_classes = [IsAuthenticated]
 
 
-def _valid(serializer_class, request: Request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 def _transaction_body(tx, request: Request) -> dict:
     return TransactionResponse(tx, context={"viewer": request.user}).data
 
@@ -83,7 +77,7 @@ class QuoteView(AuthenticatedAPIView):
     request_serializer = QuoteRequest
 
     def post(self, request: Request) -> Response:
-        data = _valid(self.request_serializer, request)
+        data = validated(self.request_serializer, request)
         currency_in = "NGN" if self.direction == Quote.Direction.ONRAMP else "cNGN"
         amount, _ = _amount(data["amount"], currency_in)
         quote = services.create_quote(
@@ -129,7 +123,7 @@ class OnrampInitiateView(AuthenticatedAPIView):
         responses={201: TransactionResponse, **error_responses(400, 401, 403, 404, 409)},
     )
     def post(self, request: Request) -> Response:
-        data = _valid(OnrampInitiateRequest, request)
+        data = validated(OnrampInitiateRequest, request)
 
         def run():
             tx = services.initiate_onramp(user=request.user, quote_id=data["quote_id"])
@@ -146,7 +140,7 @@ class OfframpInitiateView(AuthenticatedAPIView):
         responses={201: TransactionResponse, **error_responses(400, 401, 403, 404, 409, 422)},
     )
     def post(self, request: Request) -> Response:
-        data = _valid(OfframpInitiateRequest, request)
+        data = validated(OfframpInitiateRequest, request)
         bank = services.validate_bank_account(
             bank_code=data["bank_code"],
             account_number=data["account_number"],
@@ -223,7 +217,7 @@ class TransferView(AuthenticatedAPIView):
         responses={201: TransactionResponse, **error_responses(400, 401, 403, 404, 409, 422)},
     )
     def post(self, request: Request) -> Response:
-        data = _valid(TransferRequest, request)
+        data = validated(TransferRequest, request)
         amount, currency = _amount(data["amount"], data["currency"])
         recipient = services.find_recipient(
             email=data.get("recipient_email"), account_id=data.get("recipient_account_id")
@@ -246,7 +240,7 @@ class RedemptionView(AuthenticatedAPIView):
         responses={201: TransactionResponse, **error_responses(400, 401, 403, 409, 422)},
     )
     def post(self, request: Request) -> Response:
-        data = _valid(RedemptionRequest, request)
+        data = validated(RedemptionRequest, request)
         amount, _ = _amount(data["amount"], "cNGN")
         bank = services.validate_bank_account(
             bank_code=data["bank_code"],
@@ -307,17 +301,6 @@ def _moment(raw: str | None, name: str, *, end_of_day: bool):
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
-def _filter_choice(request: Request, name: str, choices) -> str | None:
-    value = request.query_params.get(name)
-    if value is not None and value not in choices.values:
-        raise ApiError(
-            f"Unknown {name} {value!r}.",
-            code="INVALID_FILTER",
-            details={"parameter": name, "allowed": list(choices.values)},
-        )
-    return value
-
-
 class TransactionsView(AuthenticatedAPIView):
     @extend_schema(
         summary="Your transactions, newest first",
@@ -335,9 +318,9 @@ class TransactionsView(AuthenticatedAPIView):
     )
     def get(self, request: Request) -> Response:
         found = selectors.visible_transactions(user=request.user).prefetch_related("events")
-        if kind := _filter_choice(request, "type", TransactionType):
+        if kind := choice_param(request, "type", TransactionType, code="INVALID_FILTER"):
             found = found.filter(type=kind)
-        if status := _filter_choice(request, "status", TransactionStatus):
+        if status := choice_param(request, "status", TransactionStatus, code="INVALID_FILTER"):
             found = found.filter(status=status)
         if code := request.query_params.get("currency"):
             found = found.filter(currency=rate_selectors.currency(code=code))
@@ -380,7 +363,7 @@ class MintRequestsView(AuthenticatedAPIView):
         found = MintRequest.objects.select_related("requested_by", "destination").order_by(
             "-created_at"
         )
-        if status := _filter_choice(request, "status", MintRequest.Status):
+        if status := choice_param(request, "status", MintRequest.Status, code="INVALID_FILTER"):
             found = found.filter(status=status)
         return Response([_mint_body(mint) for mint in found[:200]])
 
@@ -391,7 +374,7 @@ class MintRequestsView(AuthenticatedAPIView):
         responses={201: MintRequestResponse, **error_responses(400, 401, 403, 404, 409)},
     )
     def post(self, request: Request) -> Response:
-        data = _valid(MintRequestRequest, request)
+        data = validated(MintRequestRequest, request)
         amount, _ = _amount(data["amount"], "cNGN")
         destination = services.find_recipient(
             email=data.get("destination_email"), account_id=data.get("destination_account_id")
@@ -434,7 +417,7 @@ class MintDecisionView(AuthenticatedAPIView):
         responses={200: MintRequestResponse, **error_responses(400, 401, 403, 404, 409)},
     )
     def post(self, request: Request, request_id) -> Response:
-        data = _valid(DecisionRequest, request)
+        data = validated(DecisionRequest, request)
         decide = minting.approve if self.approve else minting.reject
         # Recorded on its own, so that it stands even though the decision is refused.
         minting.expire_due()

@@ -5,7 +5,7 @@ from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, 
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from aframp.api import PublicAPIView, error_responses
+from aframp.api import PublicAPIView, choice_param, error_responses
 from aframp.errors import ApiError
 from aframp.money import parse_amount
 from rates import selectors
@@ -27,19 +27,6 @@ def _missing(parameter: str, because: str) -> ApiError:
         code="MISSING_PARAMETER",
         details={"parameter": parameter},
     )
-
-
-def _choice(request: Request, parameter: str, choices, code: str) -> str | None:
-    value = request.query_params.get(parameter)
-    if value is None:
-        return None
-    if value not in choices.values:
-        raise ApiError(
-            f"Unknown {parameter} {value!r}.",
-            code=code,
-            details={"parameter": parameter, "allowed": list(choices.values)},
-        )
-    return value
 
 
 class RatesView(PublicAPIView):
@@ -134,9 +121,11 @@ class FeesView(PublicAPIView):
         },
     )
     def get(self, request: Request) -> Response:
-        transaction_type = _choice(request, "type", TransactionType, "INVALID_TRANSACTION_TYPE")
-        provider = _choice(request, "provider", PaymentProvider, "INVALID_PROVIDER")
-        method = _choice(request, "method", PaymentMethod, "INVALID_METHOD")
+        transaction_type = choice_param(
+            request, "type", TransactionType, code="INVALID_TRANSACTION_TYPE"
+        )
+        provider = choice_param(request, "provider", PaymentProvider, code="INVALID_PROVIDER")
+        method = choice_param(request, "method", PaymentMethod, code="INVALID_METHOD")
         currency_code = request.query_params.get("currency")
         currency = selectors.currency(code=currency_code) if currency_code is not None else None
         raw_amount = request.query_params.get("amount")
